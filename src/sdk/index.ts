@@ -1,0 +1,11 @@
+export { QehsClient, DEFAULT_BASE_URL, type QehsClientOptions } from './client.js';
+export { HttpClient, DEFAULT_RETRY, type HttpClientOptions, type RetryPolicy, type TraceSink } from './http.js';
+export { Jobs, POLL_DEFAULTS, type PollOptions, type ListOptions, type JobList } from './jobs.js';
+export { Exports, EXPORT_FORMATS, type ExportOptions } from './operations/exports.js';
+export { startJob, type StartedJob, type KickoffOptions } from './operations/kickoff.js';
+export { downloadToFile, downloadToStream, type DownloadOptions, type DownloadResult } from './download.js';
+export { systemClock, parseRetryAfter, clampDelay, type Clock } from './timing.js';
+export * from './errors.js';
+export * from './types.js';
+export type { JobEvent } from './job-events.js';
+export { SDK_VERSION } from './version.js';
