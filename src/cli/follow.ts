@@ -1,0 +1,177 @@
+import { access, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { QehsClient } from '../sdk/client.js';
+import type { DownloadInfo, JobSnapshot } from '../sdk/types.js';
+import type { Context } from './context.js';
+import { EXIT, InterruptedError, UsageError, exitCodeForError, exitCodeForSnapshot } from './exit-codes.js';
+import type { LocalFacts, Outcome, Renderer } from './output/events.js';
+
+/** Where a result file goes: a path, '-' for stdout, or undefined for a name derived from the job. */
+export interface OutputTarget {
+  output?: string;
+  force: boolean;
+}
+
+export interface FollowRequest extends OutputTarget {
+  jobId: string;
+  kind: string;
+  statusUrl?: string;
+  reattached?: boolean;
+  cancelOnInterrupt: boolean;
+  /** Also download the partial output a cancelled export keeps (only when the user named -o). */
+  downloadPartial?: boolean;
+  /** Skip downloading entirely (`--no-download`). */
+  download?: boolean;
+}
+
+/**
+ * Checks an explicit output path before anything is sent: no job is started whose file could not land.
+ */
+export async function checkOutputTarget(ctx: Context, target: OutputTarget): Promise<void> {
+  if (target.output === undefined || target.output === '-') {
+    if (target.output === '-' && ctx.globals.json) {
+      throw new UsageError('--json and -o - both write to stdout', 'write the file with -o PATH, or drop --json');
+    }
+    return;
+  }
+  const path = resolve(ctx.io.cwd, target.output);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`-o ${target.output} is a directory`, 'name a file, e.g. -o exports/tenant.csv');
+  if (existing && !target.force) {
+    throw new UsageError(`${target.output} already exists; nothing was started`, 'pass --force to replace it, or choose another -o path');
+  }
+  try {
+    await access(dirname(path));
+  } catch {
+    throw new UsageError(`The folder of -o ${target.output} does not exist`, `create ${dirname(path)} first`);
+  }
+}
+
+/**
+ * The one follow path of every command that waits: stream events to the renderer, download the result,
+ * honour Ctrl-C (detach or cancel), and turn the end into an exit code.
+ */
+export async function followJob(ctx: Context, request: FollowRequest): Promise<number> {
+  const client = await ctx.client();
+  const renderer = await ctx.renderer();
+  const journal = await ctx.journal();
+  const interrupt = new AbortController();
+  const unsubscribe = ctx.io.onInterrupt((signal) => interrupt.abort(new InterruptedError(signal)));
+  const local: LocalFacts = {};
+  let last: JobSnapshot | undefined;
+  try {
+    renderer.handle({ type: 'job-started', jobId: request.jobId, kind: request.kind, statusUrl: request.statusUrl, reattached: request.reattached, at: ctx.now() });
+    const snapshot = await client.jobs.follow(
+      request.jobId,
+      { signal: interrupt.signal, deadline: ctx.deadline, statusUrl: request.statusUrl },
+      (event) => {
+        last = event.snapshot;
+        renderer.handle({ type: 'job', event });
+      },
+    );
+    last = snapshot;
+    await journal.update(request.jobId, { status: snapshot.status }).catch(() => {});
+    const download = snapshot.result?.download;
+    const wanted =
+      request.download !== false &&
+      download &&
+      (snapshot.status === 'succeeded' || (snapshot.status === 'cancelled' && request.downloadPartial));
+    if (wanted) {
+      local.output = await saveResult(ctx, client, renderer, snapshot, download, request, interrupt.signal);
+    } else if (snapshot.status === 'cancelled' && download && !request.downloadPartial) {
+      renderer.handle({
+        type: 'notice',
+        level: 'info',
+        message: `Partial output was kept; fetch it with: qehs jobs watch ${snapshot.jobId} -o FILE`,
+        at: ctx.now(),
+      });
+    }
+    return finish(renderer, { snapshot, local, exitCode: exitCodeForSnapshot(snapshot) });
+  } catch (error) {
+    if (error instanceof InterruptedError) return interrupted(ctx, client, renderer, request, last, local);
+    return finish(renderer, failure(error, last, local));
+  } finally {
+    unsubscribe();
+    renderer.close();
+  }
+}
+
+async function saveResult(
+  ctx: Context,
+  client: QehsClient,
+  renderer: Renderer,
+  snapshot: JobSnapshot,
+  download: DownloadInfo,
+  request: FollowRequest,
+  signal: AbortSignal,
+): Promise<NonNullable<LocalFacts['output']>> {
+  const target = request.output ?? defaultFileName(snapshot, download, request.kind);
+  const toStdout = target === '-';
+  const path = toStdout ? '-' : resolve(ctx.io.cwd, target);
+  renderer.handle({ type: 'download-started', path: toStdout ? '-' : target, totalBytes: download.sizeBytes, at: ctx.now() });
+  const onProgress = (p: { bytes: number; totalBytes?: number }) =>
+    renderer.handle({ type: 'download-progress', bytes: p.bytes, totalBytes: p.totalBytes, at: ctx.now() });
+  const options = { signal, deadline: ctx.deadline, force: request.force, onProgress };
+  const result = toStdout ? await client.downloadTo(download, ctx.io.stdout, options) : await client.download(download, path, options);
+  renderer.handle({ type: 'download-finished', path: toStdout ? '-' : target, bytes: result.bytes, sha256: result.sha256, at: ctx.now() });
+  return { path, bytes: result.bytes, sha256: result.sha256 };
+}
+
+async function interrupted(
+  ctx: Context,
+  client: QehsClient,
+  renderer: Renderer,
+  request: FollowRequest,
+  last: JobSnapshot | undefined,
+  local: LocalFacts,
+): Promise<number> {
+  if (request.cancelOnInterrupt) {
+    try {
+      const snapshot = await client.jobs.cancel(request.jobId, { signal: AbortSignal.timeout(10_000) });
+      renderer.handle({ type: 'notice', level: 'info', message: `Cancelled job ${request.jobId} (now ${snapshot.status})`, at: ctx.now() });
+      return finish(renderer, { snapshot, local, exitCode: EXIT.interrupted, errorMessage: 'Interrupted; the job was cancelled', errorCode: 'interrupted' });
+    } catch (error) {
+      renderer.handle({ type: 'notice', level: 'warn', message: `Could not cancel job ${request.jobId}: ${(error as Error).message}`, at: ctx.now() });
+    }
+  }
+  local.detached = true;
+  renderer.handle({
+    type: 'detached',
+    jobId: request.jobId,
+    hint: `Detached from ${request.jobId}; it keeps running. Re-attach with: qehs jobs watch ${request.jobId}`,
+    at: ctx.now(),
+  });
+  return finish(renderer, { snapshot: last, local, exitCode: EXIT.interrupted, errorCode: 'interrupted' });
+}
+
+export function failure(error: unknown, snapshot: JobSnapshot | undefined, local: LocalFacts): Outcome {
+  const hint = error instanceof UsageError && error.hint ? ` (${error.hint})` : '';
+  return {
+    snapshot,
+    local,
+    exitCode: exitCodeForError(error),
+    errorMessage: `${(error as Error)?.message ?? String(error)}${hint}`,
+    errorCode: (error as { code?: string })?.code ?? (error as Error)?.name ?? 'error',
+  };
+}
+
+function finish(renderer: Renderer, outcome: Outcome): number {
+  renderer.handle({ type: 'done', outcome });
+  return outcome.exitCode;
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'text/csv': '.csv',
+  'application/json': '.json',
+  'application/zip': '.zip',
+  'application/x-ndjson': '.ndjson',
+  'application/xml': '.xml',
+};
+
+/** A safe local name from the server's suggestion (never a path), else kind-jobId.ext. */
+export function defaultFileName(snapshot: JobSnapshot, download: DownloadInfo, kind: string): string {
+  const suggested = download.fileName ? basename(download.fileName.replace(/\\/g, '/')).replace(/[^\w.\-]+/g, '_') : '';
+  if (suggested && suggested !== '.' && suggested !== '..' && !suggested.startsWith('.')) return suggested;
+  const ext = EXTENSIONS[download.contentType?.split(';')[0]?.trim() ?? ''] ?? '.bin';
+  return `${kind}-${snapshot.jobId}${ext}`;
+}
