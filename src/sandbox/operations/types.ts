@@ -1,0 +1,59 @@
+// The contract between the generic job engine and one kind of operation (export, import, filing, ...).
+import type { JobType } from '../../sdk/types.js';
+
+export type Validation<P> = { ok: true; params: P } | { ok: false; field: string; detail: string };
+
+/** What an operation knows about the job it is running. */
+export interface OperationJob<P> {
+  jobId: string;
+  tenant: string;
+  params: P;
+}
+
+/** Where a job is, as handed to `message()`. `fraction` is 0..1 of the running phase. */
+export interface PhaseView {
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  fraction: number;
+}
+
+export interface ProducedFile {
+  bytes: Uint8Array;
+  contentType: string;
+  fileName: string;
+}
+
+/** The typed `result` payload, plus an optional file the engine stores and links as `result.download`. */
+export interface Production {
+  result: Record<string, unknown>;
+  file?: ProducedFile;
+}
+
+export interface TerminalView {
+  status: 'succeeded' | 'cancelled';
+  /** Integer 0..100: how far the job got (100 when succeeded). */
+  progress: number;
+  finishedAt: Date;
+}
+
+/**
+ * One operation family. Declared with method syntax so a definition for specific params `P`
+ * can be registered in the engine's heterogeneous registry.
+ */
+export interface OperationDefinition<P> {
+  type: JobType;
+  /** Kick-off path under /api/v1, e.g. '/exports'. */
+  path: string;
+  /** Max request body; defaults to the engine's 10 MiB. */
+  maxBodyBytes?: number;
+  /** Validate the body (without `webhookUrl`, which the engine handles). */
+  validate(body: Record<string, unknown>): Validation<P>;
+  /** Total work units for `counts`, or undefined for none. */
+  totalUnits(job: OperationJob<P>): number | undefined;
+  /** Human phase text for a snapshot. */
+  message(job: OperationJob<P>, phase: PhaseView): string;
+  /**
+   * Output on success, or on cancel (return undefined when cancelled work leaves nothing,
+   * e.g. an import that rolls back). Called once per job.
+   */
+  produce(job: OperationJob<P>, terminal: TerminalView): Production | undefined;
+}
