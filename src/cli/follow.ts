@@ -22,6 +22,8 @@ export interface FollowRequest extends OutputTarget {
   downloadPartial?: boolean;
   /** Skip downloading entirely (`--no-download`). */
   download?: boolean;
+  /** Human lines about the result (from the operation command). */
+  summarize?: (snapshot: JobSnapshot) => string[];
 }
 
 /**
@@ -71,6 +73,9 @@ export async function followJob(ctx: Context, request: FollowRequest): Promise<n
     );
     last = snapshot;
     await journal.update(request.jobId, { status: snapshot.status }).catch(() => {});
+    for (const line of request.summarize?.(snapshot) ?? []) {
+      renderer.handle({ type: 'notice', level: 'info', message: line, at: ctx.now() });
+    }
     const download = snapshot.result?.download;
     const wanted =
       request.download !== false &&

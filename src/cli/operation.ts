@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { JobSnapshot } from '../sdk/types.js';
 import type { QehsClient } from '../sdk/client.js';
 import type { KickoffOptions, StartedJob } from '../sdk/operations/kickoff.js';
 import type { Context } from './context.js';
@@ -28,7 +29,10 @@ export function addWaitOptions(command: Command): Command {
 
 export interface OperationSpec {
   kind: string;
+  /** Kick the job off; pass `kickoff` through to the SDK unchanged (it carries the idempotency key, deadline, webhook URL). */
   start(client: QehsClient, kickoff: KickoffOptions): Promise<StartedJob>;
+  /** Human lines describing a finished job's result (counts, receipt, ...), shown after the outcome line. */
+  summarize?(snapshot: JobSnapshot): string[];
 }
 
 /**
@@ -66,5 +70,6 @@ export async function startAndMaybeFollow(ctx: Context, flags: WaitFlags, spec: 
     force: Boolean(flags.force),
     cancelOnInterrupt: Boolean(flags.cancelOnInterrupt),
     download: flags.download,
+    summarize: spec.summarize,
   });
 }

@@ -144,7 +144,8 @@ export class JobEngine {
     snapshot.type = job.op.type;
     snapshot.message = job.op.message(view, { status: state.status, fraction: progress / 100 });
     const total = job.op.totalUnits(view);
-    if (total !== undefined) snapshot.counts = { done: Math.floor((total * progress) / 100), total, unit: 'records' };
+    if (total !== undefined) snapshot.counts = { done: Math.floor((total * progress) / 100), total, unit: job.op.unit ?? 'records' };
+    if (job.op.extra) Object.assign(snapshot, job.op.extra(view, { status: state.status, fraction: progress / 100 }));
     return snapshot;
   }
 
@@ -225,7 +226,10 @@ export class JobEngine {
         progress: status === 'succeeded' ? 100 : progress,
         finishedAt: new Date(finishedAtMs),
       });
-      if (produced) {
+      if (produced && 'error' in produced) {
+        final.status = 'failed';
+        final.error = produced.error;
+      } else if (produced) {
         const download = produced.file
           ? this.opts.downloads.add(job.id, produced.file, {
               createdAtMs: finishedAtMs,

@@ -50,6 +50,8 @@ export interface RequestOptions {
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
+  /** A non-JSON body (uploads). `open` is called once per attempt, so a retry re-reads a file from the start. */
+  body?: { contentType: string; open(): Readable | Uint8Array | string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Epoch ms after which no new attempt or wait starts. */
@@ -198,10 +200,13 @@ export class HttpClient {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept, ...options.headers };
     if (this.token && url.origin === this.baseUrl.origin) headers.authorization = `Bearer ${this.token}`;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    let body: string | undefined;
+    let body: string | Uint8Array | Readable | undefined;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
       headers['content-type'] = 'application/json';
+    } else if (options.body) {
+      body = options.body.open();
+      headers['content-type'] = options.body.contentType;
     }
     const started = this.clock.now();
     this.trace?.(`> ${options.method} ${redactUrl(url.toString())}${options.idempotencyKey ? ` idempotency-key=${options.idempotencyKey}` : ''}`);

@@ -28,6 +28,11 @@ export interface Production {
   file?: ProducedFile;
 }
 
+/** Returned by `produce` when the work itself fails (e.g. a filing that does not validate): the job ends `failed`. */
+export interface ProductionFailure {
+  error: { code: string; message: string; [extra: string]: unknown };
+}
+
 export interface TerminalView {
   status: 'succeeded' | 'cancelled';
   /** Integer 0..100: how far the job got (100 when succeeded). */
@@ -49,11 +54,16 @@ export interface OperationDefinition<P> {
   validate(body: Record<string, unknown>): Validation<P>;
   /** Total work units for `counts`, or undefined for none. */
   totalUnits(job: OperationJob<P>): number | undefined;
+  /** Unit name of `counts` (default 'records'). */
+  unit?: string;
+  /** Extra snapshot fields for this phase (e.g. per-table progress of a sync). */
+  extra?(job: OperationJob<P>, phase: PhaseView): Record<string, unknown>;
   /** Human phase text for a snapshot. */
   message(job: OperationJob<P>, phase: PhaseView): string;
   /**
    * Output on success, or on cancel (return undefined when cancelled work leaves nothing,
-   * e.g. an import that rolls back). Called once per job.
+   * e.g. an import that rolls back). Called once per job. A ProductionFailure turns a would-be
+   * success into `failed` with that error.
    */
-  produce(job: OperationJob<P>, terminal: TerminalView): Production | undefined;
+  produce(job: OperationJob<P>, terminal: TerminalView): Production | ProductionFailure | undefined;
 }

@@ -7,7 +7,6 @@ export interface ExportOptions {
   format: ExportFormat;
   includeAttachments?: boolean;
   filters?: Record<string, unknown>;
-  webhookUrl?: string | null;
 }
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv'];
@@ -24,7 +23,6 @@ export class Exports {
     }
     const body: Record<string, unknown> = { format: options.format, includeAttachments: options.includeAttachments ?? false };
     if (options.filters) body.filters = options.filters;
-    if (options.webhookUrl) body.webhookUrl = options.webhookUrl;
     return startJob(this.http, '/api/v1/exports', body, kickoff);
   }
 }

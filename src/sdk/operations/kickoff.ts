@@ -1,10 +1,12 @@
 import { ServerError } from '../errors.js';
-import { headerValue, newIdempotencyKey, type HttpClient } from '../http.js';
+import { headerValue, newIdempotencyKey, type HttpClient, type RequestOptions } from '../http.js';
 import type { KickoffResponse } from '../types.js';
 
 export interface KickoffOptions {
   /** Reuse a key to make a repeated kick-off return the same job (e.g. re-running a CI step). */
   idempotencyKey?: string;
+  /** Where the platform POSTs the signed terminal snapshot (seed: `webhookUrl` on the originating request). */
+  webhookUrl?: string;
   signal?: AbortSignal;
   deadline?: number;
 }
@@ -17,13 +19,33 @@ export interface StartedJob {
   idempotencyKey: string;
 }
 
-/** The one kick-off path of every operation family: POST with an Idempotency-Key, expect 202 + Location. */
-export async function startJob(http: HttpClient, path: string, body: unknown, options: KickoffOptions = {}): Promise<StartedJob> {
+/** An upload body (e.g. an import file) instead of a JSON request; `webhookUrl` then travels as a query parameter. */
+export interface UploadBody {
+  upload: NonNullable<RequestOptions['body']>;
+  query?: Record<string, string | number | undefined>;
+}
+
+/**
+ * The one kick-off path of every operation family: POST with an Idempotency-Key (reused on retries),
+ * expect 202 + Location. A JSON body gets `webhookUrl` added when one is given.
+ */
+export async function startJob(
+  http: HttpClient,
+  path: string,
+  body: Record<string, unknown> | UploadBody,
+  options: KickoffOptions = {},
+): Promise<StartedJob> {
   const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
+  const isUpload = 'upload' in body && typeof body.upload === 'object' && body.upload !== null && 'open' in body.upload;
+  const upload = isUpload ? (body as UploadBody) : undefined;
+  const json = upload ? undefined : options.webhookUrl ? { ...body, webhookUrl: options.webhookUrl } : body;
+  const query = upload ? { ...upload.query, webhookUrl: options.webhookUrl } : undefined;
   const response = await http.requestJson<Partial<KickoffResponse>>({
     method: 'POST',
     path,
-    json: body,
+    json,
+    body: upload?.upload,
+    query,
     idempotencyKey,
     signal: options.signal,
     deadline: options.deadline,
