@@ -1,10 +1,12 @@
 import { access, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { QehsClient } from '../sdk/client.js';
-import type { DownloadInfo, JobSnapshot } from '../sdk/types.js';
+import { isTerminalStatus, type DownloadInfo, type JobSnapshot } from '../sdk/types.js';
+import type { WebhookEvent, WebhookRejection } from '../sdk/webhooks/receiver.js';
 import type { Context } from './context.js';
 import { EXIT, InterruptedError, UsageError, exitCodeForError, exitCodeForSnapshot } from './exit-codes.js';
 import type { LocalFacts, Outcome, Renderer } from './output/events.js';
+import type { WebhookWait } from './webhook-wait.js';
 
 /** Where a result file goes: a path, '-' for stdout, or undefined for a name derived from the job. */
 export interface OutputTarget {
@@ -24,6 +26,8 @@ export interface FollowRequest extends OutputTarget {
   download?: boolean;
   /** Human lines about the result (from the operation command). */
   summarize?: (snapshot: JobSnapshot) => string[];
+  /** --webhook: a verified terminal delivery for this job ends the wait at once. */
+  webhook?: WebhookWait;
 }
 
 /**
@@ -61,11 +65,20 @@ export async function followJob(ctx: Context, request: FollowRequest): Promise<n
   const unsubscribe = ctx.io.onInterrupt((signal) => interrupt.abort(new InterruptedError(signal)));
   const local: LocalFacts = {};
   let last: JobSnapshot | undefined;
+  const wake = new AbortController();
+  let stopListening: (() => void) | undefined;
   try {
     renderer.handle({ type: 'job-started', jobId: request.jobId, kind: request.kind, statusUrl: request.statusUrl, reattached: request.reattached, at: ctx.now() });
+    if (request.webhook) stopListening = listenForCompletion(ctx, request.webhook, request.jobId, renderer, wake);
     const snapshot = await client.jobs.follow(
       request.jobId,
-      { signal: interrupt.signal, deadline: ctx.deadline, statusUrl: request.statusUrl },
+      {
+        signal: interrupt.signal,
+        deadline: ctx.deadline,
+        statusUrl: request.statusUrl,
+        wake: wake.signal,
+        minIntervalMs: request.webhook?.fallbackMs,
+      },
       (event) => {
         last = event.snapshot;
         renderer.handle({ type: 'job', event });
@@ -96,9 +109,38 @@ export async function followJob(ctx: Context, request: FollowRequest): Promise<n
     if (error instanceof InterruptedError) return interrupted(ctx, client, renderer, request, last, local);
     return finish(renderer, failure(error, last, local));
   } finally {
+    stopListening?.();
     unsubscribe();
     renderer.close();
   }
+}
+
+/** Wakes the poller when a verified terminal delivery for this job arrives; reports rejected deliveries. */
+function listenForCompletion(ctx: Context, webhook: WebhookWait, jobId: string, renderer: Renderer, wake: AbortController): () => void {
+  const onEvent = (event: WebhookEvent) => {
+    const payload = event.payload as Partial<JobSnapshot> | null;
+    if (payload?.jobId !== jobId || typeof payload.status !== 'string' || !isTerminalStatus(payload.status)) return;
+    renderer.handle({ type: 'notice', level: 'info', message: `Signed webhook ${event.id} received: job ${payload.status}`, at: ctx.now() });
+    wake.abort();
+  };
+  const onRejected = (rejection: WebhookRejection) =>
+    renderer.handle({ type: 'notice', level: 'warn', message: `Rejected a webhook delivery (${rejection.status} ${rejection.reason}): ${rejection.detail}`, at: ctx.now() });
+  const onError = (error: Error) => renderer.handle({ type: 'notice', level: 'warn', message: `Webhook listener error: ${error.message}; falling back to polling`, at: ctx.now() });
+  webhook.receiver.on('event', onEvent);
+  webhook.receiver.on('rejected', onRejected);
+  webhook.receiver.on('error', onError);
+  renderer.handle({ type: 'notice', level: 'info', message: `Waiting for the signed webhook at ${redactPath(webhook.url)}`, at: ctx.now() });
+  return () => {
+    webhook.receiver.off('event', onEvent);
+    webhook.receiver.off('rejected', onRejected);
+    webhook.receiver.off('error', onError);
+  };
+}
+
+/** The listener path is a capability: show where, not the token. */
+function redactPath(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}/…`;
 }
 
 async function saveResult(

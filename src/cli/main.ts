@@ -4,6 +4,7 @@ import { reportError, type ActionHost } from './command-kit.js';
 import { registerExport } from './commands/export.js';
 import { registerJobs } from './commands/jobs/index.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerWebhooks } from './commands/webhooks/index.js';
 import { EXIT, EXIT_CODE_HELP } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
@@ -45,6 +46,7 @@ ${EXIT_CODE_HELP}`,
   );
   registerExport(program, host);
   registerJobs(program, host);
+  registerWebhooks(program, host);
   registerSandbox(program, host);
   for (const command of program.commands) inheritBehaviour(command, program);
   return program;

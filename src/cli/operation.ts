@@ -5,9 +5,10 @@ import type { KickoffOptions, StartedJob } from '../sdk/operations/kickoff.js';
 import type { Context } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { checkOutputTarget, followJob } from './follow.js';
+import { startWebhookWait, type WebhookFlags, type WebhookWait } from './webhook-wait.js';
 
 /** Flags every operation command shares (export, import, file, bundle, sync, scim). */
-export interface WaitFlags {
+export interface WaitFlags extends WebhookFlags {
   wait?: boolean;
   output?: string;
   force?: boolean;
@@ -24,7 +25,11 @@ export function addWaitOptions(command: Command): Command {
     .option('--force', 'replace an existing file at the output path')
     .option('--no-download', 'with --wait: do not download the result file')
     .option('--cancel-on-interrupt', 'with --wait: cancel the job on Ctrl-C instead of detaching')
-    .option('--idempotency-key <key>', 'reuse a key so a repeated run returns the same job instead of starting another');
+    .option('--idempotency-key <key>', 'reuse a key so a repeated run returns the same job instead of starting another')
+    .option('--webhook', 'wait for the signed completion webhook on an embedded listener (implies --wait; polls slowly as a fallback)')
+    .option('--listen <host:port>', 'with --webhook: where the embedded listener binds (default 127.0.0.1, any free port)')
+    .option('--webhook-url <url>', 'with --webhook: public URL (e.g. a tunnel) that forwards to --listen; sent as the job\'s webhookUrl')
+    .option('--fallback-poll <duration>', 'with --webhook: poll at most this often in case a delivery is lost (default 30s)');
 }
 
 export interface OperationSpec {
@@ -40,9 +45,25 @@ export interface OperationSpec {
  * start the job with an idempotency key, journal it, then print the id or follow the job.
  */
 export async function startAndMaybeFollow(ctx: Context, flags: WaitFlags, spec: OperationSpec): Promise<number> {
-  if (flags.wait) await checkOutputTarget(ctx, { output: flags.output, force: Boolean(flags.force) });
+  const wait = flags.wait || flags.webhook;
+  if (wait) await checkOutputTarget(ctx, { output: flags.output, force: Boolean(flags.force) });
   const client = await ctx.client();
-  const job = await spec.start(client, { idempotencyKey: flags.idempotencyKey, deadline: ctx.deadline });
+  const webhook = await startWebhookWait(ctx, flags);
+  try {
+    return await kickOffAndFollow(ctx, client, flags, spec, webhook);
+  } finally {
+    await webhook?.receiver.close();
+  }
+}
+
+async function kickOffAndFollow(
+  ctx: Context,
+  client: QehsClient,
+  flags: WaitFlags,
+  spec: OperationSpec,
+  webhook: WebhookWait | undefined,
+): Promise<number> {
+  const job = await spec.start(client, { idempotencyKey: flags.idempotencyKey, deadline: ctx.deadline, webhookUrl: webhook?.url });
   const settings = await ctx.settings();
   const journal = await ctx.journal();
   await journal
@@ -56,7 +77,7 @@ export async function startAndMaybeFollow(ctx: Context, flags: WaitFlags, spec: 
       createdAt: new Date(ctx.now()).toISOString(),
     })
     .catch((error: Error) => ctx.say(`warning: could not record the job in ${journal.path}: ${error.message}`));
-  if (!flags.wait) {
+  if (!flags.wait && !webhook) {
     if (ctx.globals.json) ctx.io.stdout.write(`${JSON.stringify({ jobId: job.jobId, statusUrl: job.statusUrl, webhookUrl: job.webhookUrl }, null, 2)}\n`);
     else ctx.io.stdout.write(`${job.jobId}\n`);
     ctx.say(`Started ${spec.kind} job ${job.jobId}. Follow it with: qehs jobs watch ${job.jobId}`);
@@ -71,5 +92,6 @@ export async function startAndMaybeFollow(ctx: Context, flags: WaitFlags, spec: 
     cancelOnInterrupt: Boolean(flags.cancelOnInterrupt),
     download: flags.download,
     summarize: spec.summarize,
+    webhook,
   });
 }

@@ -18,6 +18,11 @@ export interface PollOptions {
   maxIntervalMs?: number;
   /** A heartbeat event is yielded at least this often while waiting. */
   heartbeatMs?: number;
+  /**
+   * When this fires (e.g. a verified webhook said the job ended), the current wait ends and the job is
+   * polled at once. It takes effect once, so a stale answer cannot turn into a hot loop.
+   */
+  wake?: AbortSignal;
 }
 
 export const POLL_DEFAULTS = {
@@ -78,6 +83,7 @@ export class Jobs {
     let previous: JobSnapshot | undefined;
     let lastChangeAt = clock.now();
     let unchangedPolls = 0;
+    let wakeUsed = false;
     for (;;) {
       if (options.signal?.aborted) throw abortReason(options.signal);
       const { snapshot, retryAfter } = await this.fetchSnapshot(jobId, options);
@@ -111,8 +117,16 @@ export class Jobs {
         if (options.deadline !== undefined && now >= options.deadline) throw deadlineError(jobId, snapshot);
         const remaining = wakeAt - now;
         if (remaining <= 0) break;
+        if (options.wake?.aborted && !wakeUsed) {
+          wakeUsed = true;
+          break;
+        }
         const untilDeadline = options.deadline === undefined ? Infinity : options.deadline - now;
-        await clock.sleep(Math.min(remaining, settings.heartbeatMs, untilDeadline), options.signal);
+        const woken = await this.sleepUnlessWoken(Math.min(remaining, settings.heartbeatMs, untilDeadline), options, wakeUsed);
+        if (woken) {
+          wakeUsed = true;
+          break;
+        }
         const after = clock.now();
         if (after < wakeAt && (options.deadline === undefined || after < options.deadline)) {
           yield { type: 'heartbeat', snapshot, at: after, sinceChangeMs: after - lastChangeAt };
@@ -136,6 +150,24 @@ export class Jobs {
       const next = await events.next();
       if (next.done) return next.value;
       onEvent?.(next.value);
+    }
+  }
+
+  /** Sleeps; returns true when the (unused) wake signal cut the sleep short. */
+  private async sleepUnlessWoken(ms: number, options: PollOptions, wakeUsed: boolean): Promise<boolean> {
+    const wake = wakeUsed ? undefined : options.wake;
+    if (!wake) {
+      await this.http.clock.sleep(ms, options.signal);
+      return false;
+    }
+    const both = options.signal ? AbortSignal.any([options.signal, wake]) : wake;
+    try {
+      await this.http.clock.sleep(ms, both);
+      return false;
+    } catch (error) {
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      if (wake.aborted) return true;
+      throw error;
     }
   }
 

@@ -159,3 +159,36 @@ describe('jobs.await / list', () => {
     await expect(new Jobs(api.http).list({ limit: 5 })).resolves.toEqual({ supported: false, jobs: [], nextCursor: null });
   });
 });
+
+describe('jobs.stream woken by a webhook', () => {
+  function wakeable(terminalOnCall: number) {
+    const api = mockApi();
+    const wake = new AbortController();
+    api.pool
+      .intercept({ path: '/api/v1/jobs/job-w', method: 'GET' })
+      .reply((opts) => {
+        api.record(opts);
+        // The "webhook" arrives right after the first poll.
+        if (api.calls.length === 1) wake.abort();
+        const done = api.calls.length >= terminalOnCall;
+        return { statusCode: 200, ...json({ jobId: 'job-w', status: done ? 'succeeded' : 'running', progress: 50, enqueuedAt: 'x' }, done ? {} : { 'retry-after': '30' }) };
+      })
+      .persist();
+    return { api, jobs: new Jobs(api.http), wake };
+  }
+
+  it('polls at once when woken: 2 requests in total, no waiting', async () => {
+    const { api, jobs, wake } = wakeable(2);
+    const events = await collect(jobs.stream('job-w', { wake: wake.signal }));
+    expect(api.calls).toHaveLength(2);
+    expect(api.clock.sleeps).toEqual([]);
+    expect(events.at(-1)!.type).toBe('terminal');
+  });
+
+  it('uses the wake once: a stale answer falls back to the Retry-After interval, never a hot loop', async () => {
+    const { api, jobs, wake } = wakeable(3);
+    await collect(jobs.stream('job-w', { wake: wake.signal, heartbeatMs: 30_000 }));
+    expect(api.calls).toHaveLength(3);
+    expect(api.clock.sleeps).toEqual([30_000]);
+  });
+});
