@@ -4,7 +4,8 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { IntegrityError, QehsError, ValidationError } from './errors.js';
-import { headerValue, type HttpClient } from './http.js';
+import { headerValue } from './headers.js';
+import type { HttpClient } from './http.js';
 import { abortReason } from './timing.js';
 import type { DownloadInfo } from './types.js';
 

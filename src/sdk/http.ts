@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import {
@@ -15,6 +14,9 @@ import {
 } from './errors.js';
 import { abortReason, backoffDelay, clampDelay, parseRetryAfter, systemClock, type Clock } from './timing.js';
 import { SDK_VERSION } from './version.js';
+import { headerValue, isLoopbackHost } from './headers.js';
+
+export { headerValue, isLoopbackHost, newIdempotencyKey } from './headers.js';
 
 export interface RetryPolicy {
   /** Total attempts per request, including the first. */
@@ -74,16 +76,6 @@ export interface StreamResponse {
 }
 
 const RETRY_AFTER_BOUNDS = { minMs: 0, maxMs: 5 * 60_000 };
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** The one HTTP client every SDK resource uses: auth, retries, timeouts, tracing. */
 export class HttpClient {
@@ -275,10 +267,6 @@ export class HttpClient {
     if (honourServer && error.retryAfterMs !== undefined) return clampDelay(error.retryAfterMs, backoff, RETRY_AFTER_BOUNDS);
     return backoff;
   }
-}
-
-export function newIdempotencyKey(): string {
-  return randomUUID();
 }
 
 function isUndiciTimeout(error: unknown): boolean {

@@ -1,5 +1,6 @@
 import { JobCancelledError, JobFailedError, NotFoundError, ServerError, ValidationError, DeadlineExceededError } from './errors.js';
-import { headerValue, type HttpClient } from './http.js';
+import { headerValue } from './headers.js';
+import type { HttpClient } from './http.js';
 import type { JobEvent } from './job-events.js';
 import { abortReason, clampDelay, parseRetryAfter } from './timing.js';
 import { isTerminalStatus, type JobListPage, type JobResult, type JobSnapshot, type JobStatus } from './types.js';

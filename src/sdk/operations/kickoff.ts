@@ -1,5 +1,6 @@
 import { ServerError } from '../errors.js';
-import { headerValue, newIdempotencyKey, type HttpClient, type RequestOptions } from '../http.js';
+import { headerValue, newIdempotencyKey } from '../headers.js';
+import type { HttpClient, RequestOptions } from '../http.js';
 import type { KickoffResponse } from '../types.js';
 
 export interface KickoffOptions {
