@@ -2,6 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { SDK_VERSION } from '../sdk/version.js';
 import { reportError, type ActionHost } from './command-kit.js';
 import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
+import { registerFile } from './commands/file.js';
+import { registerBundle } from './commands/bundle.js';
+import { registerSync } from './commands/sync.js';
+import { registerScim } from './commands/scim.js';
 import { registerJobs } from './commands/jobs/index.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerWebhooks } from './commands/webhooks/index.js';
@@ -45,6 +50,11 @@ QEHS_CONFIG_DIR) > profile in the config file > default.
 ${EXIT_CODE_HELP}`,
   );
   registerExport(program, host);
+  registerImport(program, host);
+  registerFile(program, host);
+  registerBundle(program, host);
+  registerSync(program, host);
+  registerScim(program, host);
   registerJobs(program, host);
   registerWebhooks(program, host);
   registerSandbox(program, host);

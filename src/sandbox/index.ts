@@ -5,6 +5,13 @@ import type { JobSnapshot } from '../sdk/types.js';
 import { DownloadStore } from './downloads.js';
 import { JobEngine, type JobRecord } from './engine.js';
 import { createExportOperation } from './operations/export.js';
+import { createImportOperation } from './operations/import.js';
+import { createFilingOperation } from './operations/filing.js';
+import { createBundleOperation, createBundlePublicKeyRoute } from './operations/bundle.js';
+import { createSyncOperation } from './operations/sync.js';
+import { createScimOperation } from './operations/scim.js';
+import { generateBundleKeyPair } from './bundle/build.js';
+import { TenantStore } from './tenant-store.js';
 import { DEFAULT_SCENARIO, mergeScenario, type Scenario } from './scenario.js';
 import { createRequestHandler } from './server.js';
 import { WebhookDeliverer, type DeliveryRecord } from './webhook-delivery.js';
@@ -57,6 +64,8 @@ export interface Sandbox {
   tokens: Record<string, string>;
   defaultToken: string;
   webhookSecret: string;
+  /** Ed25519 public key (SPKI PEM) that verifies this sandbox's evidence bundles; also at GET /api/v1/evidence-bundles/public-key. */
+  bundlePublicKeyPem: string;
   setScenario(s: Partial<Scenario>): void;
   resetScenario(): void;
   requests: RecordedRequest[];
@@ -94,7 +103,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       deliverer.deliver({ jobId: job.id, webhookId: job.webhookId, url: job.webhookUrl }, body);
     },
   });
-  engine.register(createExportOperation({ rowsPerEntity: opts.exportRows ?? DEFAULT_EXPORT_ROWS }));
+  // Live tenant data: imports change it, exports/filings/bundles read it.
+  const store = new TenantStore(opts.exportRows ?? DEFAULT_EXPORT_ROWS);
+  engine.register(createExportOperation({ rowsPerEntity: opts.exportRows ?? DEFAULT_EXPORT_ROWS, data: store.get }));
+  engine.register(createImportOperation({ store }));
+  engine.register(createFilingOperation({ data: store.get }));
+  const bundleKeys = generateBundleKeyPair();
+  engine.register(createBundleOperation({ data: store.get, keyPair: bundleKeys }));
+  engine.register(createSyncOperation({ data: store.get }));
+  engine.register(createScimOperation());
+  const serveBundlePublicKey = createBundlePublicKeyRoute({ publicKeyPem: bundleKeys.publicKeyPem, tokens });
 
   const requests: RecordedRequest[] = [];
   const handler = createRequestHandler({
@@ -126,7 +144,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     };
     res.on('finish', record);
     res.on('close', record);
-    handler(req, res);
+    if (!serveBundlePublicKey(req, res)) handler(req, res);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -147,6 +165,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     tokens,
     defaultToken: Object.keys(tokens).find((t) => tokens[t] === 'acme') ?? Object.keys(tokens)[0] ?? DEFAULT_TOKEN,
     webhookSecret,
+    bundlePublicKeyPem: bundleKeys.publicKeyPem,
     setScenario: (patch) => void (scenario = mergeScenario(scenario, patch)),
     resetScenario: () => void (scenario = mergeScenario(initialScenario, {})),
     requests,

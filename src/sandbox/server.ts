@@ -1,5 +1,7 @@
 // HTTP routing for the sandbox: the /api/v1 contract, capability downloads and the /_sandbox control API.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
 import { TERMINAL_STATUSES } from '../sdk/types.js';
 import type { DownloadStore } from './downloads.js';
 import type { AnyOperation, JobEngine, JobRecord } from './engine.js';
@@ -125,7 +127,12 @@ function resolveRoute(ctx: ServerContext, path: string, url: URL): Route | undef
     };
   }
   const op = ctx.engine.operationAt(apiPath);
-  if (op) return { auth: true, methods: { POST: (req, res, tenant) => kickOff(ctx, op, req, res, tenant) } };
+  if (op) {
+    const start: Handler = op.upload
+      ? (req, res, tenant) => kickOffUpload(ctx, op, req, res, tenant, url.searchParams)
+      : (req, res, tenant) => kickOff(ctx, op, req, res, tenant);
+    return { auth: true, methods: { POST: start } };
+  }
   return undefined;
 }
 
@@ -246,14 +253,33 @@ async function kickOff(
   const validation = op.validate(fields);
   if (!validation.ok) return invalid(validation.field, validation.detail);
 
+  const key = idempotencyKeyOf(req);
+  if (key === false) return invalid('Idempotency-Key', `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+  startOrReplay(ctx, op, res, tenant, {
+    params: validation.params,
+    webhookUrl: webhook.url,
+    idempotency: key === undefined ? undefined : { key, fingerprint: `${op.path}\n${canonicalJson(parsed)}` },
+  });
+}
+
+/** The Idempotency-Key header: undefined when absent, false when malformed. */
+function idempotencyKeyOf(req: IncomingMessage): string | undefined | false {
   const key = req.headers['idempotency-key'];
-  let idempotency: { key: string; fingerprint: string } | undefined;
-  if (key !== undefined) {
-    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      return invalid('Idempotency-Key', `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
-    }
-    idempotency = { key, fingerprint: `${op.path}\n${canonicalJson(parsed)}` };
-    const previous = ctx.engine.idempotencyEntry(tenant, key);
+  if (key === undefined) return undefined;
+  return typeof key === 'string' && key.length > 0 && key.length <= MAX_IDEMPOTENCY_KEY_LENGTH ? key : false;
+}
+
+/** Replays the job of a repeated Idempotency-Key (same request) or creates a new job. */
+function startOrReplay(
+  ctx: ServerContext,
+  op: AnyOperation,
+  res: ServerResponse,
+  tenant: string,
+  request: { params: unknown; webhookUrl: string | null; idempotency?: { key: string; fingerprint: string } },
+): void {
+  const { idempotency } = request;
+  if (idempotency) {
+    const previous = ctx.engine.idempotencyEntry(tenant, idempotency.key);
     if (previous) {
       if (previous.fingerprint !== idempotency.fingerprint) {
         return sendProblem(
@@ -268,15 +294,107 @@ async function kickOff(
     }
   }
 
-  const job = ctx.engine.create({
-    op,
-    tenant,
-    params: validation.params,
-    webhookUrl: webhook.url,
-    scenario: structuredClone(ctx.scenario()),
-    idempotency,
-  });
+  const scenario = structuredClone(ctx.scenario());
+  if (op.durationMs) scenario.durationMs = op.durationMs(request.params, scenario.durationMs);
+  const job = ctx.engine.create({ op, tenant, params: request.params, webhookUrl: request.webhookUrl, scenario, idempotency });
   sendKickoff(ctx, res, job, false);
+}
+
+/**
+ * Kick-off with a raw upload body (imports): the body streams into the operation's parser while a pass-through
+ * hashes and bounds it, so nothing but the parsed rows is held. A repeated Idempotency-Key must come with the
+ * same bytes and query (sha256 fingerprint).
+ */
+async function kickOffUpload(
+  ctx: ServerContext,
+  op: AnyOperation,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenant: string,
+  search: URLSearchParams,
+): Promise<void> {
+  const upload = op.upload!;
+  const limit = op.maxBodyBytes ?? MAX_BODY_BYTES;
+  const invalid = (field: string, detail: string) => {
+    req.resume();
+    sendProblem(res, 422, 'invalid_request', detail, {}, { field });
+  };
+  const query: Record<string, string> = {};
+  for (const [name, value] of search) if (name !== 'webhookUrl') query[name] = value;
+  const webhook = validateWebhookUrl(search.get('webhookUrl') ?? undefined);
+  if (!webhook.ok) return invalid('webhookUrl', '"webhookUrl" must be an absolute http(s) URL');
+  const key = idempotencyKeyOf(req);
+  if (key === false) return invalid('Idempotency-Key', `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!upload.contentTypes.includes(contentType)) {
+    req.resume();
+    return sendProblem(res, 415, 'unsupported_media_type', `Content-Type must be one of ${upload.contentTypes.join(', ')}`, {
+      'Accept-Post': upload.contentTypes.join(', '),
+    });
+  }
+  const tooLarge = () =>
+    sendProblem(res, 413, 'payload_too_large', `Request body exceeds ${limit} bytes`, { Connection: 'close' });
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    tooLarge();
+    return void req.socket.destroySoon?.();
+  }
+
+  const tap = new HashingLimit(limit);
+  const broken = new Promise<'too_large' | 'aborted'>((resolve) => {
+    tap.once('error', () => resolve(tap.exceeded ? 'too_large' : 'aborted'));
+    req.once('close', () => {
+      if (!req.complete) {
+        resolve('aborted');
+        tap.destroy();
+      }
+    });
+  });
+  req.pipe(tap);
+  const outcome = await Promise.race([upload.accept(tap, { query, contentType, tenant }).catch(() => 'aborted' as const), broken]);
+  if (tap.exceeded || outcome === 'too_large') {
+    req.unpipe(tap);
+    tooLarge();
+    return void req.socket.destroySoon?.();
+  }
+  if (outcome === 'aborted') return void res.destroy();
+  if (!req.readableEnded) {
+    // Refused before the end of the body: discard the rest so the client can read our answer.
+    req.unpipe(tap);
+    req.resume();
+  }
+  if (!outcome.ok) return invalid(outcome.field, outcome.detail);
+  const fingerprint = `${op.path}\n${canonicalJson({ ...query, webhookUrl: webhook.url })}\nsha256:${tap.digest()}`;
+  startOrReplay(ctx, op, res, tenant, {
+    params: outcome.params,
+    webhookUrl: webhook.url,
+    idempotency: key === undefined ? undefined : { key, fingerprint },
+  });
+}
+
+/** Passes bytes through while hashing them; errors once more than `limit` bytes went by. */
+class HashingLimit extends Transform {
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  exceeded = false;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      this.exceeded = true;
+      return done(new Error('body too large'));
+    }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
 }
 
 function sendKickoff(ctx: ServerContext, res: ServerResponse, job: JobRecord, replayed: boolean): void {

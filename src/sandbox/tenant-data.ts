@@ -26,17 +26,19 @@ export const DATE_FIELD: Record<EntityName, string> = {
   observations: 'observed_on',
 };
 
-const ID_PREFIX: Record<EntityName, string> = { incidents: 'INC', inspections: 'INS', capas: 'CAPA', observations: 'OBS' };
+/** Record id prefix per entity (INC-0001, ...). */
+export const ID_PREFIX: Record<EntityName, string> = { incidents: 'INC', inspections: 'INS', capas: 'CAPA', observations: 'OBS' };
 
 const SITES = ['Zürich Plant', 'Basel Warehouse', 'Lyon Depot', 'São Paulo Lab', 'Kraków Assembly', 'Austin, TX Distribution'];
-const OWNERS = ['Anja Müller', 'José García', 'Li Wei', 'Chloé Dubois', "Seán O'Brien", 'Priya Natarajan', 'Ólafur Jónsson'];
+// Owners are e-mail addresses and statuses come from the import validator's enums, so an export re-imports cleanly.
+const OWNERS = ['anja.mueller@acme.example', 'jose.garcia@acme.example', 'li.wei@acme.example', 'chloe.dubois@acme.example', 'sean.obrien@acme.example', 'priya.natarajan@acme.example'];
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 
 const STATUSES: Record<EntityName, string[]> = {
   incidents: ['open', 'investigating', 'closed'],
-  inspections: ['scheduled', 'completed', 'overdue'],
-  capas: ['open', 'in_progress', 'verified', 'closed'],
-  observations: ['new', 'reviewed', 'actioned'],
+  inspections: ['scheduled', 'in_progress', 'completed'],
+  capas: ['open', 'in_progress', 'done', 'verified'],
+  observations: ['open', 'closed'],
 };
 
 const TITLES: Record<EntityName, string[]> = {

@@ -3,6 +3,11 @@ import { downloadToFile, downloadToStream, type DownloadOptions } from './downlo
 import { HttpClient, type HttpClientOptions } from './http.js';
 import { Jobs } from './jobs.js';
 import { Exports } from './operations/exports.js';
+import { Imports } from './operations/imports.js';
+import { Filings } from './operations/filings.js';
+import { Bundles } from './operations/bundles.js';
+import { Syncs } from './operations/syncs.js';
+import { Scim } from './operations/scim.js';
 import type { DownloadInfo } from './types.js';
 
 export const DEFAULT_BASE_URL = 'https://app.qehsethos.com';
@@ -16,11 +21,21 @@ export class QehsClient {
   readonly http: HttpClient;
   readonly jobs: Jobs;
   readonly exports: Exports;
+  readonly imports: Imports;
+  readonly filings: Filings;
+  readonly bundles: Bundles;
+  readonly syncs: Syncs;
+  readonly scim: Scim;
 
   constructor(options: QehsClientOptions = {}) {
     this.http = new HttpClient({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URL });
     this.jobs = new Jobs(this.http);
     this.exports = new Exports(this.http);
+    this.imports = new Imports(this.http);
+    this.filings = new Filings(this.http);
+    this.bundles = new Bundles(this.http);
+    this.syncs = new Syncs(this.http);
+    this.scim = new Scim(this.http);
   }
 
   /** Downloads a job's result file to `target` (verified, atomic). */

@@ -2,6 +2,11 @@ export { QehsClient, DEFAULT_BASE_URL, type QehsClientOptions } from './client.j
 export { HttpClient, DEFAULT_RETRY, type HttpClientOptions, type RetryPolicy, type TraceSink } from './http.js';
 export { Jobs, POLL_DEFAULTS, type PollOptions, type ListOptions, type JobList } from './jobs.js';
 export { Exports, EXPORT_FORMATS, type ExportOptions } from './operations/exports.js';
+export { Imports, IMPORT_CONTENT_TYPES, importResultOf, type ImportOptions, type ImportResult, type ImportRowError } from './operations/imports.js';
+export { Filings, FILING_FORMS, validateFilingRequest, filingResultOf, type FilingForm, type FilingRequest, type FilingProblem, type FilingReceipt, type FilingResult } from './operations/filings.js';
+export { Bundles, BUNDLE_SCOPES, checkBundleOptions, type BundleOptions, type BundleScope, type BundleOptionProblem } from './operations/bundles.js';
+export { Syncs, SYNC_TABLES, WAREHOUSE_NAME_PATTERN, checkSyncOptions, syncResultOf, type SyncOptions, type SyncTable, type SyncOptionProblem, type SyncResult, type SyncTableResult } from './operations/syncs.js';
+export { Scim, GROUP_ID_PATTERN, checkScimRequest, loadScimMembers, scimResultOf, type ScimMember, type ScimProvisionRequest, type ScimMemberFailure, type ScimResult } from './operations/scim.js';
 export { startJob, type StartedJob, type KickoffOptions } from './operations/kickoff.js';
 export { downloadToFile, downloadToStream, type DownloadOptions, type DownloadResult } from './download.js';
 export { systemClock, parseRetryAfter, clampDelay, type Clock } from './timing.js';

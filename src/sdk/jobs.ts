@@ -207,7 +207,8 @@ function hasProgressed(before: JobSnapshot, after: JobSnapshot): boolean {
   return (
     before.progress !== after.progress ||
     before.message !== after.message ||
-    JSON.stringify(before.counts) !== JSON.stringify(after.counts)
+    JSON.stringify(before.counts) !== JSON.stringify(after.counts) ||
+    JSON.stringify(before.parts) !== JSON.stringify(after.parts)
   );
 }
 

@@ -38,6 +38,23 @@ export interface JobResult {
   [extra: string]: unknown;
 }
 
+/** Phase of one part of a job (e.g. a table of a warehouse sync); unknown strings are shown as text. */
+export type JobPartPhase = 'pending' | 'copying' | 'done' | 'partial' | (string & {});
+
+/**
+ * One independently progressing part of a job (extension field `parts`), e.g. a table of a warehouse sync:
+ * renderers show one bar or line per part.
+ */
+export interface JobPart {
+  name: string;
+  phase: JobPartPhase;
+  done: number;
+  /** Estimate of the work in this part, when known. */
+  total?: number;
+  /** Unit of `done` / `total`, e.g. 'rows'. */
+  unit?: string;
+}
+
 /** The status snapshot returned by GET /jobs/{id}, DELETE /jobs/{id} and webhook deliveries. */
 export interface JobSnapshot {
   jobId: string;
@@ -52,6 +69,8 @@ export interface JobSnapshot {
   type?: JobType;
   message?: string;
   counts?: JobCounts;
+  /** Per-part progress (e.g. per table of a sync), in a stable order. */
+  parts?: JobPart[];
   [extra: string]: unknown;
 }
 

@@ -17,16 +17,26 @@ afterEach(async () => {
 
 const jobGets = (jobId: string) => world.sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/api/v1/jobs/${jobId}`);
 
-function waitForStderr(child: ReturnType<CliWorld['run']>, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = pattern.exec(seen);
-      if (match) resolve(match[1] ?? match[0]);
-    });
-    child.once('exit', () => reject(new Error(`exited before ${pattern}: ${seen}`)));
+/** Collects a child's stderr from the start, so a wait never misses text that arrived before it began. */
+function watchStderr(child: ReturnType<CliWorld['run']>) {
+  let seen = '';
+  const waiters = new Set<() => void>();
+  child.stderr!.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    waiters.forEach((check) => check());
   });
+  return (pattern: RegExp): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(seen);
+        if (!match) return;
+        waiters.delete(check);
+        resolve(match[1] ?? match[0]);
+      };
+      waiters.add(check);
+      check();
+      child.once('exit', () => reject(new Error(`exited before ${pattern}: ${seen}`)));
+    });
 }
 
 describe('export --wait --webhook', () => {
@@ -102,7 +112,8 @@ describe('qehs webhooks listen / verify', () => {
     const downstreamUrl = `http://127.0.0.1:${(downstream.address() as AddressInfo).port}/hooks`;
     try {
       const child = world.run(['webhooks', 'listen', '--json', '--forward-to', downstreamUrl], { env: secretEnv() });
-      const url = await waitForStderr(child, /at (http:\/\/\S+)/);
+      const waitFor = watchStderr(child);
+      const url = await waitFor(/at (http:\/\/\S+) \(forwarding/);
       const body = JSON.stringify({ jobId: 'job-x1', status: 'succeeded', enqueuedAt: '2026-04-01T12:00:00Z' });
       const id = 'msg_e2e_1';
       const timestamp = Math.floor(Date.now() / 1000);
@@ -114,7 +125,7 @@ describe('qehs webhooks listen / verify', () => {
       await bad.body.dump();
       expect(ok.statusCode).toBeLessThan(300);
       expect(bad.statusCode).toBe(401);
-      await waitForStderr(child, /rejected POST/);
+      await waitFor(/rejected POST/);
       child.kill('SIGINT');
       const result = await child;
       expect(result.exitCode).toBe(0);

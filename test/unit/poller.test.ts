@@ -192,3 +192,20 @@ describe('jobs.stream woken by a webhook', () => {
     expect(api.clock.sleeps).toEqual([30_000]);
   });
 });
+
+describe('jobs.stream change detection', () => {
+  it('a change in per-part progress alone is a progress event', async () => {
+    const api = mockApi();
+    api.pool
+      .intercept({ path: '/api/v1/jobs/job-p', method: 'GET' })
+      .reply((opts) => {
+        api.record(opts);
+        const n = api.calls.length;
+        const parts = [{ name: 'incidents', phase: n >= 2 ? 'done' : 'copying', done: n >= 2 ? 10 : 5, total: 10 }];
+        return { statusCode: 200, ...json({ jobId: 'job-p', status: n >= 3 ? 'succeeded' : 'running', progress: 50, enqueuedAt: 'x', parts }, { 'retry-after': '1' }) };
+      })
+      .persist();
+    const events = await collect(new Jobs(api.http).stream('job-p'));
+    expect(events.map((e) => e.type)).toEqual(['status', 'progress', 'terminal']);
+  });
+});

@@ -72,6 +72,7 @@ async function serve(ctx: Context, sandbox: { url: string; defaultToken: string;
   );
   ctx.say(`QEHS sandbox listening on ${sandbox.url} (demo tenant "acme"; these are sandbox-only credentials)`);
   ctx.say(`Try: QEHS_BASE_URL=${sandbox.url} QEHS_TOKEN=${sandbox.defaultToken} qehs export --wait`);
+  ctx.say(`Evidence-bundle public key: GET ${sandbox.url}/api/v1/evidence-bundles/public-key (or: qehs bundle public-key -o bundle-key.pem)`);
   ctx.say('Press Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     const unsubscribe = ctx.io.onInterrupt(() => {

@@ -5,6 +5,7 @@ import type { JobSnapshot } from '../../sdk/types.js';
 import type { Renderer, RendererOptions, UiEvent } from './events.js';
 import { clockTime, describeState, formatBytes, formatDuration } from './format.js';
 import { doneErrorLine, savedMessage, terminalMessage } from './messages.js';
+import { describePartProgress, partsOf } from './parts.js';
 import { asciiGlyphs, type Style } from './style.js';
 
 /** Progress-only lines closer together than this (event time) are skipped. */
@@ -31,6 +32,8 @@ export function createPlainRenderer(opts: RendererOptions, style: Style): Render
   let doneSeen = false;
   let closed = false;
   const printedMessages = new Set<string>();
+  /** Last phase printed per part name (snapshot `parts`, e.g. the tables of a sync). */
+  const partPhases = new Map<string, string>();
 
   /** Timestamped in 'plain' mode (a log), bare in 'none' mode (a final message). */
   function line(text: string, at: number): void {
@@ -53,9 +56,11 @@ export function createPlainRenderer(opts: RendererOptions, style: Style): Render
     switch (event.type) {
       case 'status':
       case 'progress':
-        return onStateChange(event.snapshot, event.at);
+        onStateChange(event.snapshot, event.at);
+        return onParts(event.snapshot, event.at);
       case 'heartbeat':
-        return onHeartbeat(event.snapshot, event.at);
+        onHeartbeat(event.snapshot, event.at);
+        return onParts(event.snapshot, event.at);
       case 'terminal':
         return onTerminal(event.snapshot, event.at);
     }
@@ -73,6 +78,19 @@ export function createPlainRenderer(opts: RendererOptions, style: Style): Render
     lastStatus = String(snapshot.status);
     lastMessage = snapshot.message;
     progressLine(text, at);
+  }
+
+  /**
+   * One line per part whose phase changed (never throttled: these are the real changes). Parts first seen still
+   * pending are not announced; the terminal snapshot's parts are left to the command's summary.
+   */
+  function onParts(snapshot: JobSnapshot, at: number): void {
+    for (const part of partsOf(snapshot)) {
+      const previous = partPhases.get(part.name);
+      if (previous === part.phase || (previous === undefined && part.phase === 'pending')) continue;
+      partPhases.set(part.name, part.phase);
+      progressLine(`${snapshot.jobId} ${part.name}: ${describePartProgress(part)}`, at);
+    }
   }
 
   function onHeartbeat(snapshot: JobSnapshot, at: number): void {

@@ -7,6 +7,7 @@ import type { JobSnapshot } from '../../sdk/types.js';
 import type { Renderer, RendererOptions, TextSink, UiEvent } from './events.js';
 import { describeCounts, formatBytes, formatDuration } from './format.js';
 import { doneErrorLine, savedMessage, terminalMessage } from './messages.js';
+import { describePartProgress, partsOf } from './parts.js';
 import { unicodeGlyphs, type Style } from './style.js';
 
 const SHOW_CURSOR = '\u001b[?25h';
@@ -44,9 +45,28 @@ function ttyStreamFor(sink: TextSink) {
 
 type TtyStream = ReturnType<typeof ttyStreamFor>;
 
+/** One row of a multi-bar display. */
+export interface BarRow {
+  key: string;
+  total: number;
+  value: number;
+  info: string;
+}
+
 type Live =
   | { kind: 'spinner'; spinner: Ora }
-  | { kind: 'bar'; bar: cliProgress.SingleBar; total: number; value: number; info: string };
+  | { kind: 'bar'; bar: cliProgress.SingleBar; total: number; value: number; info: string }
+  | { kind: 'multi'; multi: cliProgress.MultiBar; bars: Map<string, cliProgress.Bar> };
+
+const BAR_OPTIONS = {
+  barsize: 24,
+  barCompleteChar: '█',
+  barIncompleteChar: '░',
+  hideCursor: true,
+  clearOnComplete: true, // the final human line replaces the bars
+  gracefulExit: false, // close() restores the terminal; no extra SIGINT listeners
+  fps: 10,
+} as const;
 
 /** The one live line at the bottom of stderr (spinner or bar) and printing of lines above it. */
 class LiveArea {
@@ -97,17 +117,42 @@ class LiveArea {
     const bar = new cliProgress.SingleBar({
       stream: this.stream as unknown as NodeJS.WritableStream,
       format: `${this.style.cyan('{bar}')} {info}`,
-      barsize: 24,
-      barCompleteChar: '█',
-      barIncompleteChar: '░',
-      hideCursor: true,
-      clearOnComplete: true, // the final human line replaces the bar
-      gracefulExit: false, // close() restores the terminal; no extra SIGINT listeners
-      fps: 10,
+      ...BAR_OPTIONS,
     });
     this.cursorWasHidden = true;
     bar.start(safeTotal, safeValue, { info });
     this.live = { kind: 'bar', bar, total: safeTotal, value: safeValue, info };
+  }
+
+  /**
+   * Show or update several bars at once (cli-progress MultiBar), one per row key, in first-seen order;
+   * a row seen for the first time gets a new bar below the others.
+   */
+  multi(rows: readonly BarRow[], immediate: boolean): void {
+    if (this.live?.kind !== 'multi') {
+      this.clear();
+      const multi = new cliProgress.MultiBar({
+        stream: this.stream as unknown as NodeJS.WritableStream,
+        format: `${this.style.cyan('{bar}')} {info}`,
+        ...BAR_OPTIONS,
+        forceRedraw: true, // a line printed above (log) moves the bars down: every bar must be redrawn
+      });
+      this.live = { kind: 'multi', multi, bars: new Map() };
+    }
+    const live = this.live;
+    for (const row of rows) {
+      const total = row.total > 0 ? row.total : 1;
+      const value = Math.max(0, Math.min(row.value, total));
+      const bar = live.bars.get(row.key);
+      if (bar) {
+        bar.setTotal(total);
+        bar.update(value, { info: row.info });
+      } else {
+        this.cursorWasHidden = true;
+        live.bars.set(row.key, live.multi.create(total, value, { info: row.info }));
+      }
+    }
+    if (immediate) live.multi.update();
   }
 
   /** Print a finished line above the live line (the live line is redrawn below it). */
@@ -117,6 +162,9 @@ class LiveArea {
       live.spinner.clear();
       this.stream.write(`${text}\n`);
       live.spinner.render();
+    } else if (live?.kind === 'multi') {
+      live.multi.log(`${text}\n`);
+      live.multi.update();
     } else if (live?.kind === 'bar') {
       // cli-progress restores the cursor position saved at start(); stop and restart around the write.
       live.bar.stop();
@@ -132,6 +180,7 @@ class LiveArea {
     this.live = undefined;
     if (live?.kind === 'spinner') live.spinner.stop();
     else if (live?.kind === 'bar') live.bar.stop();
+    else if (live?.kind === 'multi') live.multi.stop();
   }
 }
 
@@ -179,7 +228,21 @@ export function createTtyRenderer(opts: RendererOptions, style: Style): Renderer
     const counts = describeCounts(snapshot);
     if (counts) parts.push(`(${counts})`);
     const timing = `${formatDuration(at - (watchStartedAt ?? at))} elapsed · ETA ${etaText(snapshot, at)}`;
-    area.bar(100, progress ?? 0, `${parts.join(' ')} ${style.dim(`| ${timing}`)}`, true);
+    const info = `${parts.join(' ')} ${style.dim(`| ${timing}`)}`;
+    const jobParts = partsOf(snapshot);
+    if (jobParts.length === 0) {
+      area.bar(100, progress ?? 0, info, true);
+      return;
+    }
+    // One bar for the whole job, then one per part (e.g. per table of a sync).
+    const width = Math.max(...jobParts.map((p) => p.name.length));
+    const rows: BarRow[] = [{ key: '\u0000job', total: 100, value: progress ?? 0, info }];
+    for (const part of jobParts) {
+      const total = typeof part.total === 'number' && part.total > 0 ? part.total : 1;
+      const value = part.phase === 'done' ? total : part.done;
+      rows.push({ key: part.name, total, value, info: `${part.name.padEnd(width)} ${describePartProgress(part)}` });
+    }
+    area.multi(rows, true);
   }
 
   function onJobEvent(event: JobEvent): void {

@@ -2,7 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { ExportFormat } from '../../sdk/types.js';
-import { allRecords, ENTITIES, generateTenantData, recordToJson, type TenantRecord } from '../tenant-data.js';
+import { allRecords, ENTITIES, generateTenantData, recordToJson, type TenantData, type TenantRecord } from '../tenant-data.js';
 import type { OperationDefinition, OperationJob, PhaseView, Production, Validation } from './types.js';
 
 export interface ExportParams {
@@ -96,13 +96,22 @@ function renderZip(inner: { name: string; bytes: Uint8Array }, records: TenantRe
   return zipSync(files, { mtime });
 }
 
-export function createExportOperation(opts: { rowsPerEntity: number }): OperationDefinition<ExportParams> {
-  const recordsOf = (tenant: string) => allRecords(generateTenantData(tenant, opts.rowsPerEntity));
+export function createExportOperation(opts: {
+  rowsPerEntity: number;
+  /** The tenant's live records (e.g. a TenantStore's `get`); default: the generated data. */
+  data?: (tenant: string) => TenantData;
+}): OperationDefinition<ExportParams> {
+  const dataOf = opts.data ?? ((tenant: string) => generateTenantData(tenant, opts.rowsPerEntity));
+  const recordsOf = (tenant: string) => allRecords(dataOf(tenant));
+  const countOf = (tenant: string) => {
+    const data = dataOf(tenant);
+    return ENTITIES.reduce((n, entity) => n + data[entity].length, 0);
+  };
   return {
     type: 'export',
     path: '/exports',
     validate: validateExport,
-    totalUnits: () => opts.rowsPerEntity * ENTITIES.length,
+    totalUnits: (job) => countOf(job.tenant),
     message: (job: OperationJob<ExportParams>, phase: PhaseView) => exportMessage(job.params, phase),
     produce(job, terminal): Production {
       const all = recordsOf(job.tenant);

@@ -1,4 +1,5 @@
 // The contract between the generic job engine and one kind of operation (export, import, filing, ...).
+import type { Readable } from 'node:stream';
 import type { JobType } from '../../sdk/types.js';
 
 export type Validation<P> = { ok: true; params: P } | { ok: false; field: string; detail: string };
@@ -50,6 +51,13 @@ export interface OperationDefinition<P> {
   path: string;
   /** Max request body; defaults to the engine's 10 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Set for operations whose kick-off body is a raw upload (e.g. an import file) instead of JSON: the server
+   * streams the body to `accept` and `validate` is not used.
+   */
+  upload?: UploadAcceptor<P>;
+  /** Running time of this job given the scenario's `durationMs` (e.g. proportional to its rows); default: the base. */
+  durationMs?(params: P, baseMs: number): number;
   /** Validate the body (without `webhookUrl`, which the engine handles). */
   validate(body: Record<string, unknown>): Validation<P>;
   /** Total work units for `counts`, or undefined for none. */
@@ -66,4 +74,15 @@ export interface OperationDefinition<P> {
    * success into `failed` with that error.
    */
   produce(job: OperationJob<P>, terminal: TerminalView): Production | ProductionFailure | undefined;
+}
+
+/** Accepts a raw upload body. */
+export interface UploadAcceptor<P> {
+  /** Accepted media types, lower-case, without parameters (e.g. 'text/csv'). */
+  contentTypes: readonly string[];
+  /**
+   * Reads the streamed body (to its end when it is acceptable) and returns the job's params, or what is wrong
+   * with the request. `query` holds the kick-off's query parameters except `webhookUrl`.
+   */
+  accept(body: Readable, request: { query: Record<string, string>; contentType: string; tenant: string }): Promise<Validation<P>>;
 }
