@@ -34,30 +34,39 @@ export interface FollowRequest extends OutputTarget {
  * Checks an explicit output path before anything is sent: no job is started whose file could not land.
  */
 export async function checkOutputTarget(ctx: Context, target: OutputTarget): Promise<void> {
-  if (target.output === undefined || target.output === '-') {
-    if (target.output === '-' && ctx.globals.json) {
-      throw new UsageError('--json and -o - both write to stdout', 'write the file with -o PATH, or drop --json');
-    }
-    return;
+  if (target.output === '-' && ctx.globals.json) {
+    throw new UsageError('--json and -o - both write to stdout', 'write the file with -o PATH, or drop --json');
   }
-  const path = resolve(ctx.io.cwd, target.output);
+  if (target.output === undefined || target.output === '-') return;
+  await checkLocalTarget(ctx, target.output, '-o', target.force);
+}
+
+/** A file the command will write later (-o, --errors-out): refuse a directory, an existing file without --force, a missing folder. */
+export async function checkLocalTarget(ctx: Context, target: string, flag: string, force: boolean): Promise<void> {
+  const path = resolve(ctx.io.cwd, target);
   const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`-o ${target.output} is a directory`, 'name a file, e.g. -o exports/tenant.csv');
-  if (existing && !target.force) {
-    throw new UsageError(`${target.output} already exists; nothing was started`, 'pass --force to replace it, or choose another -o path');
+  if (existing?.isDirectory()) throw new UsageError(`${flag} ${target} is a directory`, `name a file, e.g. ${flag} results.csv`);
+  if (existing && !force) {
+    throw new UsageError(`${target} already exists; nothing was sent`, `pass --force to replace it, or choose another ${flag} path`);
   }
   try {
     await access(dirname(path));
   } catch {
-    throw new UsageError(`The folder of -o ${target.output} does not exist`, `create ${dirname(path)} first`);
+    throw new UsageError(`The folder of ${flag} ${target} does not exist`, `create ${dirname(path)} first`);
   }
+}
+
+/** How a followed job ended: the exit code, and the final snapshot when there is one. */
+export interface FollowResult {
+  exitCode: number;
+  snapshot?: JobSnapshot;
 }
 
 /**
  * The one follow path of every command that waits: stream events to the renderer, download the result,
  * honour Ctrl-C (detach or cancel), and turn the end into an exit code.
  */
-export async function followJob(ctx: Context, request: FollowRequest): Promise<number> {
+export async function followJob(ctx: Context, request: FollowRequest): Promise<FollowResult> {
   const client = await ctx.client();
   const renderer = await ctx.renderer();
   const journal = await ctx.journal();
@@ -171,7 +180,7 @@ async function interrupted(
   request: FollowRequest,
   last: JobSnapshot | undefined,
   local: LocalFacts,
-): Promise<number> {
+): Promise<FollowResult> {
   if (request.cancelOnInterrupt) {
     try {
       const snapshot = await client.jobs.cancel(request.jobId, { signal: AbortSignal.timeout(10_000) });
@@ -202,9 +211,9 @@ export function failure(error: unknown, snapshot: JobSnapshot | undefined, local
   };
 }
 
-function finish(renderer: Renderer, outcome: Outcome): number {
+function finish(renderer: Renderer, outcome: Outcome): FollowResult {
   renderer.handle({ type: 'done', outcome });
-  return outcome.exitCode;
+  return { exitCode: outcome.exitCode, snapshot: outcome.snapshot };
 }
 
 const EXTENSIONS: Record<string, string> = {

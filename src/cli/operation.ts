@@ -4,7 +4,7 @@ import type { QehsClient } from '../sdk/client.js';
 import type { KickoffOptions, StartedJob } from '../sdk/operations/kickoff.js';
 import type { Context } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { checkOutputTarget, followJob } from './follow.js';
+import { checkOutputTarget, followJob, type FollowResult } from './follow.js';
 import { startWebhookWait, type WebhookFlags, type WebhookWait } from './webhook-wait.js';
 
 /** Flags every operation command shares (export, import, file, bundle, sync, scim). */
@@ -44,7 +44,7 @@ export interface OperationSpec {
  * The shared kick-off path: check the output target first (nothing is sent if the file could not land),
  * start the job with an idempotency key, journal it, then print the id or follow the job.
  */
-export async function startAndMaybeFollow(ctx: Context, flags: WaitFlags, spec: OperationSpec): Promise<number> {
+export async function startAndMaybeFollow(ctx: Context, flags: WaitFlags, spec: OperationSpec): Promise<FollowResult> {
   const wait = flags.wait || flags.webhook;
   if (wait) await checkOutputTarget(ctx, { output: flags.output, force: Boolean(flags.force) });
   const client = await ctx.client();
@@ -62,7 +62,7 @@ async function kickOffAndFollow(
   flags: WaitFlags,
   spec: OperationSpec,
   webhook: WebhookWait | undefined,
-): Promise<number> {
+): Promise<FollowResult> {
   const job = await spec.start(client, { idempotencyKey: flags.idempotencyKey, deadline: ctx.deadline, webhookUrl: webhook?.url });
   const settings = await ctx.settings();
   const journal = await ctx.journal();
@@ -81,7 +81,7 @@ async function kickOffAndFollow(
     if (ctx.globals.json) ctx.io.stdout.write(`${JSON.stringify({ jobId: job.jobId, statusUrl: job.statusUrl, webhookUrl: job.webhookUrl }, null, 2)}\n`);
     else ctx.io.stdout.write(`${job.jobId}\n`);
     ctx.say(`Started ${spec.kind} job ${job.jobId}. Follow it with: qehs jobs watch ${job.jobId}`);
-    return EXIT.ok;
+    return { exitCode: EXIT.ok };
   }
   return followJob(ctx, {
     jobId: job.jobId,

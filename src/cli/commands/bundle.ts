@@ -61,11 +61,11 @@ Examples:
     action(host, async (ctx, _args, options) => {
       const flags = options as unknown as CreateFlags;
       const request = await bundleRequest(flags);
-      return startAndMaybeFollow(ctx, flags, {
+      return (await startAndMaybeFollow(ctx, flags, {
         kind: 'bundle',
         start: (client, kickoff) => client.bundles.start(request, kickoff),
         summarize: (snapshot) => summarizeBundle(snapshot, flags.output),
-      });
+      })).exitCode;
     }),
   );
 

@@ -29,11 +29,11 @@ Examples:
     action(host, async (ctx, _args, options) => {
       const flags = options as unknown as ExportFlags;
       const filters = parseFilters(flags.filter);
-      return startAndMaybeFollow(ctx, flags, {
+      return (await startAndMaybeFollow(ctx, flags, {
         kind: 'export',
         start: (client, kickoff) =>
           client.exports.start({ format: flags.format, includeAttachments: Boolean(flags.attachments), filters }, kickoff),
-      });
+      })).exitCode;
     }),
   );
 }

@@ -143,14 +143,10 @@ async function runFiling(ctx: Context, form: FormCommand, flags: FileFlags): Pro
       return EXIT.usage;
     }
   }
-  let finalSnapshot: JobSnapshot | undefined;
-  const exitCode = await startAndMaybeFollow(ctx, flags, {
+  const { exitCode, snapshot: finalSnapshot } = await startAndMaybeFollow(ctx, flags, {
     kind: 'filing',
     start: (client, kickoff) => client.filings.start(request, kickoff),
-    summarize: (snapshot) => {
-      finalSnapshot = snapshot;
-      return summarizeFiling(snapshot, form.label);
-    },
+    summarize: (snapshot) => summarizeFiling(snapshot, form.label),
   });
   // A dry run's job succeeds either way; its verdict decides the exit code (CI gates on it).
   if (exitCode === EXIT.ok && finalSnapshot && filingResultOf(finalSnapshot)?.valid === false) return EXIT.failed;

@@ -1,5 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ImportOptions, ImportRowError } from '../../sdk/operations/imports.js';
 import type { JobSnapshot } from '../../sdk/types.js';
@@ -9,6 +9,7 @@ import type { RecordFormat } from '../../sdk/validation/source.js';
 import { action, type ActionHost } from '../command-kit.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { checkLocalTarget } from '../follow.js';
 import { addWaitOptions, startAndMaybeFollow, type WaitFlags } from '../operation.js';
 
 interface ImportFlags extends WaitFlags {
@@ -96,14 +97,10 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
     return done(ctx, { exitCode: EXIT.ok, local: { dryRun: true, valid: true, ...facts } });
   }
 
-  let final: JobSnapshot | undefined;
-  const code = await startAndMaybeFollow(ctx, flags, {
+  const { exitCode: code, snapshot: final } = await startAndMaybeFollow(ctx, flags, {
     kind: 'import',
     start: (client, kickoff) => client.imports.start(request, kickoff),
-    summarize: (snapshot) => {
-      final = snapshot;
-      return summarizeImport(snapshot, file);
-    },
+    summarize: (snapshot) => summarizeImport(snapshot, file),
   });
   if (!waits(flags) || final?.status !== 'succeeded') return code;
 
@@ -137,18 +134,10 @@ export function summarizeImport(snapshot: JobSnapshot, file: string): string[] {
 
 /** Refuses an existing --errors-out file (without --force) before anything is sent. */
 async function checkErrorsOut(ctx: Context, flags: ImportFlags): Promise<void> {
-  const target = flags.errorsOut!;
   if (!waits(flags) && !flags.dryRun) {
     throw new UsageError('--errors-out needs --wait (row errors are known only when the import ends) or --dry-run');
   }
-  const path = resolve(ctx.io.cwd, target);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`--errors-out ${target} is a directory`, 'name a file, e.g. --errors-out rejected.csv');
-  if (existing && !flags.force) {
-    throw new UsageError(`${target} already exists; nothing was sent`, 'pass --force to replace it, or choose another --errors-out path');
-  }
-  const folder = await stat(dirname(path)).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new UsageError(`The folder of --errors-out ${target} does not exist`, `create ${dirname(path)} first`);
+  await checkLocalTarget(ctx, flags.errorsOut!, '--errors-out', Boolean(flags.force));
 }
 
 /** --webhook implies --wait. */

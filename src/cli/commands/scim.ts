@@ -1,13 +1,14 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { GROUP_ID_PATTERN, scimResultOf, type ScimMemberFailure, type ScimResult } from '../../sdk/operations/scim.js';
+import { GROUP_ID_PATTERN, scimResultOf, type ScimMemberFailure } from '../../sdk/operations/scim.js';
 import type { JobSnapshot } from '../../sdk/types.js';
 import { formatProblems } from '../../sdk/validation/problems.js';
 import type { RecordFormat } from '../../sdk/validation/source.js';
 import { action, type ActionHost } from '../command-kit.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import { checkLocalTarget } from '../follow.js';
 import { addWaitOptions, startAndMaybeFollow, type WaitFlags } from '../operation.js';
 
 interface ProvisionFlags extends WaitFlags {
@@ -59,7 +60,7 @@ async function provision(ctx: Context, flags: ProvisionFlags): Promise<number> {
   const waits = Boolean(flags.wait || flags.webhook);
   if (flags.errorsOut !== undefined) {
     if (!waits) throw new UsageError('--errors-out needs --wait: the failures are known only when the job ends', 'add --wait');
-    await checkErrorsOut(ctx, flags.errorsOut, Boolean(flags.force));
+    await checkLocalTarget(ctx, flags.errorsOut, '--errors-out', Boolean(flags.force));
   }
   const { detectFormat } = await import('../../sdk/validation/source.js');
   const format = flags.format ?? detectFormat(flags.members);
@@ -79,30 +80,17 @@ async function provision(ctx: Context, flags: ProvisionFlags): Promise<number> {
 
   const { loadScimMembers } = await import('../../sdk/operations/scim.js');
   const members = await loadScimMembers(path, format);
-  let result: ScimResult | undefined;
-  const exitCode = await startAndMaybeFollow(ctx, flags, {
+  const { exitCode, snapshot } = await startAndMaybeFollow(ctx, flags, {
     kind: 'scim',
     start: (client, kickoff) => client.scim.provision({ groupId, members }, kickoff),
-    summarize: (snapshot) => {
-      result = scimResultOf(snapshot);
-      return summarizeScim(snapshot, flags.errorsOut);
-    },
+    summarize: (final) => summarizeScim(final, flags.errorsOut),
   });
+  const result = snapshot && scimResultOf(snapshot);
   if (result && flags.errorsOut !== undefined) {
     await writeFailures(resolve(ctx.io.cwd, flags.errorsOut), result.failures, Boolean(flags.force));
     ctx.say(`Wrote ${result.failures.length} failure${result.failures.length === 1 ? '' : 's'} to ${flags.errorsOut}`);
   }
   return exitCode;
-}
-
-/** Checked before anything is sent, like -o: no job is started whose failures file could not land. */
-async function checkErrorsOut(ctx: Context, target: string, force: boolean): Promise<void> {
-  const path = resolve(ctx.io.cwd, target);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`--errors-out ${target} is a directory`, 'name a file, e.g. --errors-out failures.csv');
-  if (existing && !force) throw new UsageError(`${target} already exists; nothing was started`, 'pass --force to replace it, or choose another --errors-out path');
-  const folder = await stat(dirname(path)).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new UsageError(`The folder of --errors-out ${target} does not exist`, `create ${dirname(path)} first`);
 }
 
 /** CSV (userName,code,message) for a .csv path, else one JSON object per line. */

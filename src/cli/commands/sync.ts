@@ -38,11 +38,11 @@ Examples:
     action(host, async (ctx, args, options) => {
       const flags = options as unknown as SyncFlags;
       const request = syncRequest(args[0] ?? '', flags, new Date(ctx.now()));
-      return startAndMaybeFollow(ctx, flags, {
+      return (await startAndMaybeFollow(ctx, flags, {
         kind: 'sync',
         start: (client, kickoff) => client.syncs.start(request, kickoff),
         summarize: summarizeSync,
-      });
+      })).exitCode;
     }),
   );
 }

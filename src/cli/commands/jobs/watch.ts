@@ -39,7 +39,7 @@ Examples:
         const settings = await ctx.settings();
         // The journaled status URL is only trusted for the API it was recorded against.
         const statusUrl = entry && entry.baseUrl === settings.baseUrl ? entry.statusUrl : undefined;
-        return followJob(ctx, {
+        const { exitCode } = await followJob(ctx, {
           jobId,
           kind: entry?.kind ?? 'job',
           statusUrl,
@@ -50,6 +50,7 @@ Examples:
           downloadPartial: flags.output !== undefined,
           download: flags.download,
         });
+        return exitCode;
       }),
     );
 }
