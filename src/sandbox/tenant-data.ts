@@ -78,8 +78,9 @@ class Rng {
   }
 }
 
-function seedOf(text: string): number {
-  let hash = 2166136261; // FNV-1a
+/** FNV-1a: a stable 32-bit number from a string, the seed of every piece of simulated data. */
+export function hashOf(text: string): number {
+  let hash = 2166136261;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
   return hash >>> 0;
 }
@@ -112,7 +113,7 @@ export function generateTenantData(tenant: string, rowsPerEntity: number): Tenan
   const key = `${tenant}\n${rowsPerEntity}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const rng = new Rng(seedOf(tenant));
+  const rng = new Rng(hashOf(tenant));
   const data = { tenant } as TenantData;
   for (const entity of ENTITIES) data[entity] = generateEntity(rng, entity, rowsPerEntity);
   cache.set(key, data);

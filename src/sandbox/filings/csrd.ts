@@ -8,6 +8,7 @@
 // The spec requires a single top-level directory in the ZIP; `<root>` is `<LEI>-<year>-esrs`.
 // The concept names follow the ESRS Set 1 taxonomy's naming; the sandbox's figures are simulated.
 import { strToU8, zipSync } from 'fflate';
+import { hashOf } from '../tenant-data.js';
 
 export const REPORT_PACKAGE_TYPE = 'https://xbrl.org/report-package/2023/xbri';
 export const ESRS_ENTRY_POINT = 'https://xbrl.efrag.org/taxonomy/esrs/2023-12-22/esrs_all.xsd';
@@ -28,11 +29,6 @@ export interface CsrdReport {
   facts: CsrdFact[];
 }
 
-function hashOf(text: string): number {
-  let hash = 2166136261; // FNV-1a
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
-}
 
 /** E1-5 energy and E1-6 GHG figures, deterministic per tenant, LEI and year; totals add up. */
 export function buildCsrdReport(args: { tenant: string; lei: string; year: number }): CsrdReport {

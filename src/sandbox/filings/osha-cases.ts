@@ -1,5 +1,5 @@
 // The sandbox tenant's OSHA establishments, and the recordable cases derived from its incident records.
-import type { TenantData, TenantRecord } from '../tenant-data.js';
+import { hashOf, type TenantData, type TenantRecord } from '../tenant-data.js';
 import { sizeCodeFor, type Osha300aEstablishment, type Osha300aInput, type Osha300Case, type Osha300CaseType } from './osha300a.js';
 
 export interface SandboxEstablishment {
@@ -56,11 +56,6 @@ export function findEstablishment(id: string): SandboxEstablishment | undefined 
   return ESTABLISHMENTS.find((e) => e.id === id);
 }
 
-function hashOf(text: string): number {
-  let hash = 2166136261; // FNV-1a
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
-}
 
 /** Case type from what happened (title); a near miss hurt nobody and is not a case at all. */
 function caseTypeOf(incident: TenantRecord): Osha300CaseType | undefined {

@@ -10,6 +10,7 @@
 //   </TRISubmission>
 // Form A eligibility (40 CFR 372.27): not a PBT chemical, annual reportable amount <= 5,000 lb and amount
 // manufactured, processed or otherwise used <= 1,000,000 lb. Otherwise Form R.
+import { hashOf } from '../tenant-data.js';
 
 export const FORM_A_MAX_REPORTABLE_LB = 5_000;
 export const FORM_A_MAX_USED_LB = 1_000_000;
@@ -82,11 +83,6 @@ export interface TriSubmission {
   reports: TriChemicalReport[];
 }
 
-function hashOf(text: string): number {
-  let hash = 2166136261; // FNV-1a
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
-}
 
 /** Form A when eligible, else Form R. */
 export function triFormFor(chemical: TriChemical, reportableLb: number, usedLb: number): 'R' | 'A' {
