@@ -45,7 +45,7 @@ describe('export --wait --webhook', () => {
     const result = await world.run(['export', '--webhook', '-o', 'hook.json'], { env: { QEHS_WEBHOOK_SECRET: world.sandbox.webhookSecret } });
     expect(result.exitCode, String(result.stderr)).toBe(0);
     const jobId = jobIdIn(String(result.stderr));
-    expect(String(result.stderr)).toMatch(/Signed webhook msg_\w+ received/);
+    expect(String(result.stderr)).toMatch(/Signed webhook msg_[\w-]+ received: job succeeded/);
     expect(jobGets(jobId).length).toBeLessThanOrEqual(2);
     expect(world.sandbox.deliveries.some((d) => d.jobId === jobId && d.status === 204)).toBe(true);
     expect((await readFile(join(world.dir, 'hook.json'))).equals(world.sandbox.outputOf(jobId)!)).toBe(true);
