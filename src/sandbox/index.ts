@@ -7,7 +7,8 @@ import { JobEngine, type JobRecord } from './engine.js';
 import { createExportOperation } from './operations/export.js';
 import { createImportOperation } from './operations/import.js';
 import { createFilingOperation } from './operations/filing.js';
-import { createBundleOperation, createBundlePublicKeyRoute } from './operations/bundle.js';
+import { BUNDLE_PUBLIC_KEY_PATH } from '../sdk/operations/bundles.js';
+import { bundlePublicKeyDocument, createBundleOperation } from './operations/bundle.js';
 import { createSyncOperation } from './operations/sync.js';
 import { createScimOperation } from './operations/scim.js';
 import { generateBundleKeyPair } from './bundle/build.js';
@@ -112,7 +113,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   engine.register(createBundleOperation({ data: store.get, keyPair: bundleKeys }));
   engine.register(createSyncOperation({ data: store.get }));
   engine.register(createScimOperation());
-  const serveBundlePublicKey = createBundlePublicKeyRoute({ publicKeyPem: bundleKeys.publicKeyPem, tokens });
 
   const requests: RecordedRequest[] = [];
   const handler = createRequestHandler({
@@ -123,6 +123,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     scenario: () => scenario,
     setScenario: (patch) => (scenario = mergeScenario(scenario, patch)),
     resetScenario: () => (scenario = mergeScenario(initialScenario, {})),
+    documents: { [BUNDLE_PUBLIC_KEY_PATH]: bundlePublicKeyDocument(bundleKeys.publicKeyPem) },
   });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -144,7 +145,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     };
     res.on('finish', record);
     res.on('close', record);
-    if (!serveBundlePublicKey(req, res)) handler(req, res);
+    handler(req, res);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { TERMINAL_STATUSES } from '../sdk/types.js';
 import type { DownloadStore } from './downloads.js';
 import type { AnyOperation, JobEngine, JobRecord } from './engine.js';
 import { canonicalJson, isJsonContentType, readBody, sendJson, sendProblem, type Headers } from './http-util.js';
+import type { PublishedDocument } from './operations/types.js';
 import { ScenarioError, validateScenarioPatch, type Scenario } from './scenario.js';
 
 export const API_PREFIX = '/api/v1';
@@ -21,6 +22,8 @@ export interface ServerContext {
   scenario(): Scenario;
   setScenario(patch: Partial<Scenario>): void;
   resetScenario(): void;
+  /** Static documents under /api/v1 (full path -> document), behind the same auth and fault injection as the rest. */
+  documents?: Record<string, PublishedDocument>;
 }
 
 /** A handler behind bearer auth receives the caller's tenant. */
@@ -126,6 +129,11 @@ function resolveRoute(ctx: ServerContext, path: string, url: URL): Route | undef
       },
     };
   }
+  const document = ctx.documents?.[path];
+  if (document) {
+    const serve: Handler = (req, res) => sendDocument(req, res, document);
+    return { auth: true, methods: { GET: serve, HEAD: serve } };
+  }
   const op = ctx.engine.operationAt(apiPath);
   if (op) {
     const start: Handler = op.upload
@@ -134,6 +142,16 @@ function resolveRoute(ctx: ServerContext, path: string, url: URL): Route | undef
     return { auth: true, methods: { POST: start } };
   }
   return undefined;
+}
+
+function sendDocument(req: IncomingMessage, res: ServerResponse, document: PublishedDocument): void {
+  req.resume();
+  res.writeHead(200, {
+    'Content-Type': document.contentType,
+    'Content-Length': Buffer.byteLength(document.body),
+    'Cache-Control': 'no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : document.body);
 }
 
 async function updateScenario(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

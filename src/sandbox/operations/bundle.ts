@@ -1,13 +1,11 @@
 // POST /api/v1/evidence-bundles: a signed evidence bundle (BagIt ZIP + DSSE signature) of the tenant's records in a
 // date range, plus GET /api/v1/evidence-bundles/public-key, the PEM that verifies it.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stringify } from 'csv-stringify/sync';
 import { strToU8 } from 'fflate';
 import { BUNDLE_SCOPES, checkBundleOptions, type BundleScope } from '../../sdk/operations/bundles.js';
 import { buildEvidenceBundle, type BundleFile, type BundleKeyPair } from '../bundle/build.js';
-import { sendProblem } from '../http-util.js';
 import { DATE_FIELD, ENTITIES, recordToJson, type EntityName, type TenantData, type TenantRecord } from '../tenant-data.js';
-import type { OperationDefinition, OperationJob, PhaseView, Production, Validation } from './types.js';
+import type { OperationDefinition, OperationJob, PhaseView, Production, PublishedDocument, Validation } from './types.js';
 
 export interface BundleParams {
   from: string | null;
@@ -20,8 +18,6 @@ export interface BundleOperationOptions {
   data: (tenant: string) => TenantData;
   keyPair: BundleKeyPair;
 }
-
-export const BUNDLE_PUBLIC_KEY_ROUTE = '/api/v1/evidence-bundles/public-key';
 
 function validateBundle(body: Record<string, unknown>): Validation<BundleParams> {
   for (const field of ['from', 'to'] as const) {
@@ -146,30 +142,7 @@ export function createBundleOperation(opts: BundleOperationOptions): OperationDe
  * GET /api/v1/evidence-bundles/public-key behind the same bearer auth as the API. Returns true when it answered.
  * (A wrapper in front of the router, because the router has no hook for non-job routes.)
  */
-export function createBundlePublicKeyRoute(opts: {
-  publicKeyPem: string;
-  tokens: Record<string, string>;
-}): (req: IncomingMessage, res: ServerResponse) => boolean {
-  return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname;
-    if (path !== BUNDLE_PUBLIC_KEY_ROUTE) return false;
-    req.resume();
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendProblem(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${path}`, { Allow: 'GET, HEAD' });
-      return true;
-    }
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token === undefined || !Object.hasOwn(opts.tokens, token)) {
-      const challenge = req.headers.authorization ? 'Bearer error="invalid_token"' : 'Bearer';
-      sendProblem(res, 401, 'unauthenticated', 'A valid bearer token is required', { 'WWW-Authenticate': challenge });
-      return true;
-    }
-    res.writeHead(200, {
-      'Content-Type': 'application/x-pem-file',
-      'Content-Length': Buffer.byteLength(opts.publicKeyPem),
-      'Cache-Control': 'no-cache',
-    });
-    res.end(req.method === 'HEAD' ? undefined : opts.publicKeyPem);
-    return true;
-  };
+/** The published verification key, served by the router as an authenticated document. */
+export function bundlePublicKeyDocument(publicKeyPem: string): PublishedDocument {
+  return { contentType: 'application/x-pem-file', body: publicKeyPem };
 }

@@ -86,3 +86,9 @@ export interface UploadAcceptor<P> {
    */
   accept(body: Readable, request: { query: Record<string, string>; contentType: string; tenant: string }): Promise<Validation<P>>;
 }
+
+/** A static document the API serves to any authenticated caller (e.g. the evidence-bundle public key). */
+export interface PublishedDocument {
+  contentType: string;
+  body: string;
+}
