@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { Context, type GlobalOptions } from './context.js';
-import { EXIT, UsageError, exitCodeForError } from './exit-codes.js';
 import { failure } from './follow.js';
 import type { CliIO } from './io.js';
+import type { Outcome } from './output/events.js';
 
 export type Handler = (ctx: Context, args: string[], options: Record<string, unknown>) => Promise<number>;
 
@@ -31,23 +31,22 @@ export async function reportError(io: CliIO, ctx: Context | undefined, error: un
   const outcome = failure(error, undefined, {});
   if (ctx) {
     try {
-      const renderer = await ctx.renderer({ progress: 'none' });
-      renderer.handle({ type: 'done', outcome });
-      renderer.close();
-      return outcome.exitCode;
+      return await renderOutcome(ctx, outcome);
     } catch {
       // Fall through to the bare report below.
     }
   }
   io.stderr.write(`error: ${outcome.errorMessage}\n`);
-  return outcome.exitCode ?? EXIT.failed;
+  return outcome.exitCode;
 }
 
-export function requireChoice<T extends string>(value: string, choices: readonly T[], flag: string): T {
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`Invalid value "${value}" for ${flag}`, `expected one of: ${choices.join(', ')}`);
+/** Reports the end of a command that followed no job (a dry run, an early error): one JSON document or human lines. */
+export async function renderOutcome(ctx: Context, outcome: Outcome): Promise<number> {
+  const renderer = await ctx.renderer({ progress: 'none' });
+  try {
+    renderer.handle({ type: 'done', outcome });
+  } finally {
+    renderer.close();
   }
-  return value as T;
+  return outcome.exitCode;
 }
-
-export { exitCodeForError };

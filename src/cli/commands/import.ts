@@ -6,7 +6,7 @@ import type { JobSnapshot } from '../../sdk/types.js';
 import { formatProblems } from '../../sdk/validation/problems.js';
 import type { Entity, ImportMode } from '../../sdk/validation/records.js';
 import type { RecordFormat } from '../../sdk/validation/source.js';
-import { action, type ActionHost } from '../command-kit.js';
+import { action, renderOutcome, type ActionHost } from '../command-kit.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { checkLocalTarget } from '../follow.js';
@@ -88,13 +88,13 @@ async function runImport(ctx: Context, file: string, flags: ImportFlags): Promis
       validation.problemCount > 0
         ? `${file}: ${validation.problemCount} problem${validation.problemCount === 1 ? '' : 's'} in ${validation.count} records; nothing was sent`
         : `${file} contains no records; nothing was sent`;
-    return done(ctx, { exitCode: EXIT.usage, errorCode: 'invalid_input', errorMessage: message, local: { validation: { ...facts, problemCount: validation.problemCount, problems: validation.problems } } });
+    return renderOutcome(ctx, { exitCode: EXIT.usage, errorCode: 'invalid_input', errorMessage: message, local: { validation: { ...facts, problemCount: validation.problemCount, problems: validation.problems } } });
   }
 
   if (flags.dryRun) {
     ctx.say(`${file} is valid: ${validation.count} record${validation.count === 1 ? '' : 's'} to ${flags.mode} as ${flags.entity} (${format}). Nothing was sent (--dry-run).`);
     if (flags.errorsOut !== undefined) await writeErrorsCsv(ctx, flags, [], 0);
-    return done(ctx, { exitCode: EXIT.ok, local: { dryRun: true, valid: true, ...facts } });
+    return renderOutcome(ctx, { exitCode: EXIT.ok, local: { dryRun: true, valid: true, ...facts } });
   }
 
   const { exitCode: code, snapshot: final } = await startAndMaybeFollow(ctx, flags, {
@@ -159,17 +159,4 @@ async function writeErrorsCsv(
   await writeFile(resolve(ctx.io.cwd, flags.errorsOut!), text, { flag: flags.force ? 'w' : 'wx' });
   const capped = total > rows.length ? ` (the first ${rows.length} of ${total})` : '';
   ctx.say(`Wrote ${rows.length} row error${rows.length === 1 ? '' : 's'}${capped} to ${flags.errorsOut}`);
-}
-
-async function done(
-  ctx: Context,
-  outcome: { exitCode: number; errorCode?: string; errorMessage?: string; local: Record<string, unknown> },
-): Promise<number> {
-  const renderer = await ctx.renderer({ progress: 'none' });
-  try {
-    renderer.handle({ type: 'done', outcome });
-  } finally {
-    renderer.close();
-  }
-  return outcome.exitCode;
 }
