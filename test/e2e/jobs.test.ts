@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliWorld, jobIdIn, type CliWorld } from '../helpers/cli.js';
+import { cliWorld, jobIdIn, watchStderr, type CliWorld } from '../helpers/cli.js';
 
 let world: CliWorld;
 beforeEach(async () => {
@@ -10,18 +10,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await world.close();
 });
-
-/** Resolves once the child's stderr matches, so tests act on real progress instead of sleeping. */
-function waitForStderr(child: ReturnType<CliWorld['run']>, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) resolve(seen);
-    });
-    child.once('exit', () => reject(new Error(`exited before ${pattern}: ${seen}`)));
-  });
-}
 
 describe('qehs jobs', () => {
   it('get prints a snapshot (human and --json); an unknown id exits 5', async () => {
@@ -99,7 +87,7 @@ describe('qehs jobs', () => {
   it('Ctrl-C while waiting detaches with the re-attach command and exits 130', async () => {
     world.sandbox.setScenario({ durationMs: 60_000 });
     const child = world.run(['export', '--wait', '-o', 'x.json']);
-    const seen = await waitForStderr(child, /running/);
+    const seen = await watchStderr(child)(/(job-[a-z0-9]+) running/);
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
@@ -111,7 +99,7 @@ describe('qehs jobs', () => {
   it('Ctrl-C with --cancel-on-interrupt cancels the job first', async () => {
     world.sandbox.setScenario({ durationMs: 60_000 });
     const child = world.run(['export', '--wait', '--cancel-on-interrupt', '-o', 'x.json']);
-    const seen = await waitForStderr(child, /running/);
+    const seen = await watchStderr(child)(/(job-[a-z0-9]+) running/);
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/sdk/webhooks/sign.js';
-import { cliWorld, jobIdIn, type CliWorld } from '../helpers/cli.js';
+import { cliWorld, jobIdIn, watchStderr, type CliWorld } from '../helpers/cli.js';
 
 let world: CliWorld;
 beforeEach(async () => {
@@ -16,28 +16,6 @@ afterEach(async () => {
 });
 
 const jobGets = (jobId: string) => world.sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/api/v1/jobs/${jobId}`);
-
-/** Collects a child's stderr from the start, so a wait never misses text that arrived before it began. */
-function watchStderr(child: ReturnType<CliWorld['run']>) {
-  let seen = '';
-  const waiters = new Set<() => void>();
-  child.stderr!.on('data', (chunk: Buffer) => {
-    seen += chunk.toString();
-    waiters.forEach((check) => check());
-  });
-  return (pattern: RegExp): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const match = pattern.exec(seen);
-        if (!match) return;
-        waiters.delete(check);
-        resolve(match[1] ?? match[0]);
-      };
-      waiters.add(check);
-      check();
-      child.once('exit', () => reject(new Error(`exited before ${pattern}: ${seen}`)));
-    });
-}
 
 describe('export --wait --webhook', () => {
   it('finishes on the signed delivery with at most 2 status requests, and downloads the file', async () => {

@@ -55,3 +55,25 @@ export function jobIdIn(text: string): string {
   if (!match) throw new Error(`no job id in: ${text}`);
   return match[0];
 }
+
+/** Collects a child's stderr from the start, so a wait never misses text that arrived before it began. */
+export function watchStderr(child: ReturnType<CliWorld['run']>) {
+  let seen = '';
+  const waiters = new Set<() => void>();
+  child.stderr!.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    waiters.forEach((check) => check());
+  });
+  return (pattern: RegExp): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(seen);
+        if (!match) return;
+        waiters.delete(check);
+        resolve(match[1] ?? match[0]);
+      };
+      waiters.add(check);
+      check();
+      child.once('exit', () => reject(new Error(`exited before ${pattern}: ${seen}`)));
+    });
+}
